@@ -1,0 +1,1 @@
+"""Shared plumbing for SmartSync services: events, messaging, persistence, settings, metrics."""

@@ -1,0 +1,1 @@
+"""Local process launchers for SmartSync's infrastructure and services (tests, demo, benchmarks)."""

@@ -1,0 +1,1 @@
+"""sync-command: accepts RequestSync commands and publishes SyncRequested through a transactional outbox."""
