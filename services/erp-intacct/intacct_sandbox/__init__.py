@@ -1,0 +1,1 @@
+"""A standalone Sage Intacct sandbox: the XML Web Services gateway protocol over seeded, changeable data."""
