@@ -1,9 +1,11 @@
 """Database plumbing: async engines for PostgreSQL (asyncpg) and SQLite (aiosqlite), and a portable upsert."""
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
-from sqlalchemy import MetaData, Table, event
+from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
@@ -39,3 +41,20 @@ def insert_on_conflict(engine_or_dialect: Any, table: Table, index_elements: lis
     if update is None:
         return stmt.on_conflict_do_nothing(index_elements=index_elements)
     return stmt.on_conflict_do_update(index_elements=index_elements, set_={c: stmt.excluded[c] for c in update})
+
+
+class UTCDateTime(TypeDecorator):
+    """Timestamps stored and returned as aware UTC on every backend (SQLite keeps no time zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value

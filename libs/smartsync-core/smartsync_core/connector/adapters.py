@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, select
+from sqlalchemy import Column, MetaData, String, Table, Text, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ..db import insert_on_conflict
+from ..db import UTCDateTime, insert_on_conflict
 from ..events import utcnow
 from .model import SyncState
 from .ports import ConnectionProvider, StateStore
@@ -19,7 +19,7 @@ def state_table(metadata: MetaData, prefix: str) -> Table:
         metadata,
         Column("sync_id", String(64), primary_key=True),
         Column("state", Text, nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
     )
 
 

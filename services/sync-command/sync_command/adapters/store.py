@@ -9,12 +9,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Index, Integer, LargeBinary, MetaData, String, Table, Text, and_, select, text, update,
+    Boolean, Column, Date, Index, Integer, LargeBinary, MetaData, String, Table, Text, and_, select, text, update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from smartsync_core.crypto import SecretBox
+from smartsync_core.db import UTCDateTime
 
 from ..domain.model import LegalEntity
 
@@ -27,8 +28,8 @@ legal_entities = Table(
     Column("name", String(200), nullable=False),
     Column("erp", String(20), nullable=False),
     Column("connection", Text, nullable=False),  # JSON; secret values are Fernet tokens
-    Column("last_success_at", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_success_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 syncs = Table(
@@ -41,9 +42,9 @@ syncs = Table(
     Column("po_receiving_from", Date),
     Column("status", String(20), nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
     Column("requested_by", String(100)),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("finished_at", UTCDateTime),
     # At most one requested/running sync per entity, enforced by the database against racing requests.
     Index("sc_one_active_sync", "legal_entity_id", unique=True, sqlite_where=text("active"), postgresql_where=text("active")),
 )
@@ -54,7 +55,7 @@ idempotency_keys = Table(
     Column("key", String(200), primary_key=True),
     Column("request_hash", String(64), nullable=False),
     Column("sync_id", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 outbox = Table(
@@ -65,8 +66,8 @@ outbox = Table(
     Column("event_type", String(100), nullable=False),
     Column("payload", LargeBinary, nullable=False),
     Column("headers", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("published_at", UTCDateTime, index=True),
 )
 
 SECRET_FIELDS = frozenset({

@@ -1,0 +1,1 @@
+"""status-projection: turns sync events into the views users read (overview, activities, logs, catalog)."""
