@@ -180,20 +180,3 @@ async def run_consumer(
                     on_consumed(e.event_type)
     finally:
         await consumer.stop()
-
-
-class InMemoryPublisher(EventPublisher):
-    """A publisher that keeps what it was given; for unit tests of handlers (subclasses the port it fakes)."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, Envelope]] = []
-        self.fail_next: int = 0
-
-    async def publish(self, topic: str, envelopes: Sequence[Envelope]) -> None:
-        if self.fail_next:
-            self.fail_next -= 1
-            raise ConnectionError("broker unavailable (test)")
-        self.sent.extend((topic, e) for e in envelopes)
-
-    def of_type(self, event_type: str) -> list[dict[str, Any]]:
-        return [e.payload for _, e in self.sent if e.event_type == event_type]

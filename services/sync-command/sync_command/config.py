@@ -15,6 +15,8 @@ class Settings(CommonSettings):
     smartsync_secret_key: str | None = None
     secret_key_file: Path | None = None
     outbox_poll_seconds: float = 0.2
+    # Follow SyncStarted/SyncCompleted from Kafka to free entities; off only in tests without a broker.
+    follow_events: bool = True
 
     def db_url(self) -> str:
         return self.database_url or self.default_sqlite_url("sync_command")

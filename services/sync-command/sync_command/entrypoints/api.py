@@ -78,7 +78,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                                group_id=f"{c.settings.topic_prefix}.sync-command", codec=c.codec, handle=follow_syncs,
                                stop=stop, max_records=500)
 
-        tasks = [asyncio.create_task(c.relay.run(stop)), asyncio.create_task(_supervise(consume))]
+        tasks = [asyncio.create_task(c.relay.run(stop))]
+        if c.settings.follow_events:
+            tasks.append(asyncio.create_task(_supervise(consume)))
         app.state.container = c
         yield
         stop.set()

@@ -1,0 +1,55 @@
+"""Fakes of the shared ports, for fast tests of handlers (each subclasses the port it fakes)."""
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from .connector.model import SyncState
+from .connector.ports import ConnectionProvider, StateStore
+from .events import Envelope
+from .messaging import EventPublisher
+
+
+class InMemoryPublisher(EventPublisher):
+    """Keeps what it was given; `fail_after` makes the Nth publish call fail, like a broker going away."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Envelope]] = []
+        self.fail_next = 0
+        self.fail_after: int | None = None
+        self.calls = 0
+
+    async def publish(self, topic: str, envelopes: Sequence[Envelope]) -> None:
+        self.calls += 1
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ConnectionError("broker unavailable (test)")
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise ConnectionError("broker went away (test)")
+        self.sent.extend((topic, e) for e in envelopes)
+
+    def of_type(self, event_type: str) -> list[dict[str, Any]]:
+        return [e.payload for _, e in self.sent if e.event_type == event_type]
+
+
+class InMemoryStateStore(StateStore):
+    def __init__(self) -> None:
+        self.states: dict[str, SyncState] = {}
+
+    async def load(self, sync_id: str) -> SyncState | None:
+        s = self.states.get(sync_id)
+        return copy.deepcopy(s) if s else None
+
+    async def save(self, state: SyncState) -> None:
+        self.states[state.sync_id] = copy.deepcopy(state)
+
+
+class StaticConnections(ConnectionProvider):
+    def __init__(self, by_entity: dict[str, dict[str, Any]]):
+        self.by_entity = by_entity
+
+    async def get(self, tenant_id: str, legal_entity_id: str) -> dict[str, Any]:
+        if legal_entity_id not in self.by_entity:
+            raise LookupError(legal_entity_id)
+        return {"erp": "test", "settings": self.by_entity[legal_entity_id]}
