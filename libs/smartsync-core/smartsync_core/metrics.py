@@ -40,9 +40,9 @@ class Metrics:
     def exposition(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
-    def serve(self, port: int) -> None:
+    def serve(self, port: int, host: str = "127.0.0.1") -> None:
         """For workers without an HTTP API: a /metrics endpoint on its own port."""
-        start_http_server(port, addr="127.0.0.1", registry=self.registry)
+        start_http_server(port, addr=host, registry=self.registry)
 
 
 def instrument_fastapi(app, metrics: Metrics) -> None:

@@ -8,6 +8,7 @@ class Settings(CommonSettings):
     database_url: str | None = None
     sync_command_url: str = "http://127.0.0.1:8000"
     internal_api_token: str = ""
+    metrics_host: str = "127.0.0.1"
     metrics_port: int = 9101
     intacct_pagesize: int = 1000  # Intacct's query allows up to 2000 rows a page
     intacct_retry_attempts: int = 6

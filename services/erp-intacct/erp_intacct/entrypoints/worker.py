@@ -17,7 +17,7 @@ async def amain() -> None:
     stop = asyncio.Event()
     install_signal_handlers(stop)
     service = await bootstrap(settings)
-    service.runner.metrics.serve(settings.metrics_port)
+    service.runner.metrics.serve(settings.metrics_port, settings.metrics_host)
     await ensure_topics(settings.kafka_bootstrap_servers, [settings.requests_topic, settings.events_topic],
                         settings.topic_partitions)
     try:

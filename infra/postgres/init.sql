@@ -1,0 +1,4 @@
+-- One database per service: each service owns its tables.
+CREATE DATABASE sync_command;
+CREATE DATABASE status_projection;
+CREATE DATABASE erp_intacct;
