@@ -52,4 +52,7 @@ class StaticConnections(ConnectionProvider):
     async def get(self, tenant_id: str, legal_entity_id: str) -> dict[str, Any]:
         if legal_entity_id not in self.by_entity:
             raise LookupError(legal_entity_id)
-        return {"erp": "test", "settings": self.by_entity[legal_entity_id]}
+        return {"erp": "test", "settings": dict(self.by_entity[legal_entity_id])}
+
+    async def update(self, tenant_id: str, legal_entity_id: str, changes: dict[str, Any]) -> None:
+        self.by_entity[legal_entity_id] = {**self.by_entity[legal_entity_id], **changes}

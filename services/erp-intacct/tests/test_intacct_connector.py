@@ -130,8 +130,8 @@ async def test_given_an_expired_session_when_reading_then_the_connector_signs_in
     h = Harness()
     original = h.runner.sources.create
 
-    def create(connection):
-        source = original(connection)
+    def create(connection, save):
+        source = original(connection, save)
         call = source.client.call
 
         async def expiring_call(fn, label):

@@ -1,6 +1,7 @@
 """Adapters of the connector ports: SQL state store and the HTTP client of sync-command's connection API."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -57,3 +58,19 @@ class HttpConnectionProvider(ConnectionProvider):
             raise LookupError(f"legal entity {legal_entity_id} is unknown to sync-command")
         r.raise_for_status()
         return r.json()
+
+    async def update(self, tenant_id: str, legal_entity_id: str, changes: dict[str, Any]) -> None:
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
+            for attempt in range(5):  # a rotated token must not be lost to a blip
+                try:
+                    r = await client.patch(
+                        f"{self.base_url}/internal/v1/legal-entities/{legal_entity_id}/connection",
+                        headers={"Authorization": f"Bearer {self.token}", "X-Tenant-Id": tenant_id},
+                        json={"connection": changes},
+                    )
+                    r.raise_for_status()
+                    return
+                except httpx.TransportError:
+                    if attempt == 4:
+                        raise
+                    await asyncio.sleep(0.5 * 2 ** attempt)

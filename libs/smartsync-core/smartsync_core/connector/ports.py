@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -57,9 +57,13 @@ class Source(abc.ABC):
         return None
 
 
+SaveConnection = Callable[[dict[str, Any]], Awaitable[None]]
+
+
 class SourceFactory(abc.ABC):
     @abc.abstractmethod
-    def create(self, connection: dict[str, Any]) -> Source: ...
+    def create(self, connection: dict[str, Any], save: SaveConnection) -> Source:
+        """`save` durably stores changed connection settings (a rotated OAuth refresh token) before they are used."""
 
 
 class ConnectionProvider(abc.ABC):
@@ -67,6 +71,10 @@ class ConnectionProvider(abc.ABC):
 
     @abc.abstractmethod
     async def get(self, tenant_id: str, legal_entity_id: str) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    async def update(self, tenant_id: str, legal_entity_id: str, changes: dict[str, Any]) -> None:
+        """Store changed settings (encrypted by sync-command); raises if they could not be stored."""
 
 
 class StateStore(abc.ABC):

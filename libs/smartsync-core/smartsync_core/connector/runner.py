@@ -108,7 +108,12 @@ class SyncRunner:
         source = None
         try:
             connection = await self.connections.get(request.ref.tenant_id, request.ref.legal_entity_id)
-            source = self.sources.create(connection)
+            ref = request.ref
+
+            async def save(changes: dict[str, Any]) -> None:
+                await self.connections.update(ref.tenant_id, ref.legal_entity_id, changes)
+
+            source = self.sources.create(connection, save)
             await source.check()
             streams = {s.object_type: s for s in source.streams(request)}
             for object_type, st in state.streams.items():

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from smartsync_core.connector.model import Page, SyncRequest
-from smartsync_core.connector.ports import BadSourceData, Source, SourceFactory, Stream
+from smartsync_core.connector.ports import BadSourceData, SaveConnection, Source, SourceFactory, Stream
 
 from ..domain.objects import (
     BY_TYPE, DIMENSION_OBJECT_TYPE, OBJECT_TYPES, IntacctObject, MissingField, format_intacct_time,
@@ -119,7 +119,7 @@ class IntacctSourceFactory(SourceFactory):
         self.timeout = timeout
         self.transport = transport  # tests may serve the sandbox in-process
 
-    def create(self, connection: dict[str, Any]) -> Source:
+    def create(self, connection: dict[str, Any], save: SaveConnection | None = None) -> Source:
         conn = IntacctConnection.from_settings(connection.get("settings", connection))
         return IntacctSource(conn, httpx.AsyncClient(timeout=self.timeout, transport=self.transport),
                              self.pagesize, self.retry)

@@ -72,7 +72,7 @@ outbox = Table(
 
 SECRET_FIELDS = frozenset({
     "user_password", "sender_password", "client_secret", "refresh_token", "access_token",
-    "consumer_secret", "token_secret",
+    "consumer_key", "consumer_secret", "token_id", "token_secret",
 })
 
 

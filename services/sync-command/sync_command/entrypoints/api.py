@@ -167,11 +167,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return JSONResponse(SyncAccepted(sync_id=sync_id, legal_entity_id=entity_id).model_dump(), status_code=202,
                             headers={"Location": f"/v1/syncs/{sync_id}"})
 
+    def service_token_ok(authorization: str | None) -> bool:
+        token = c.settings.internal_api_token
+        return bool(token and authorization and hmac.compare_digest(authorization, f"Bearer {token}"))
+
     @app.get("/internal/v1/legal-entities/{entity_id}/connection", include_in_schema=False)
     async def internal_connection(entity_id: str, authorization: str | None = Header(None),
                                   x_tenant_id: str | None = Header(None)):
-        token = c.settings.internal_api_token
-        if not token or not authorization or not hmac.compare_digest(authorization, f"Bearer {token}"):
+        if not service_token_ok(authorization):
             return _error(401, "unauthenticated", "a valid service token is required")
         async with c.store.transaction() as tx:
             entity = await tx.get_entity(x_tenant_id, entity_id, with_secrets=True)
@@ -179,6 +182,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             raise NotFound(f"legal entity {entity_id} not found")
         return {"legal_entity_id": entity.id, "tenant_id": entity.tenant_id, "erp": entity.erp,
                 "settings": entity.connection}
+
+    @app.patch("/internal/v1/legal-entities/{entity_id}/connection", include_in_schema=False)
+    async def internal_update_connection(entity_id: str, body: ConnectionUpdate, authorization: str | None = Header(None),
+                                         x_tenant_id: str | None = Header(None)):
+        """Connectors store rotated credentials here (e.g. a QuickBooks refresh token) before using them."""
+        if not service_token_ok(authorization) or not x_tenant_id:
+            return _error(401, "unauthenticated", "a valid service token and tenant are required")
+        service = Identity(x_tenant_id, "system_administrator", "connector")
+        await handlers.update_connection(c.store, service, entity_id, body.connection, validate_connection)
+        return {"updated": sorted(body.connection)}
 
     return app
 

@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 INTACCT_GATEWAY = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+QBO_API = "https://quickbooks.api.intuit.com"
+QBO_TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
 
 
 class _Strict(BaseModel):
@@ -23,12 +25,37 @@ class IntacctConnection(_Strict):
     gateway_url: str = Field(INTACCT_GATEWAY, pattern=r"^https?://")
 
 
+class QboConnection(_Strict):
+    realm_id: str = Field(min_length=1, description="The QuickBooks company id")
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    refresh_token: SecretStr
+    access_token: SecretStr | None = None
+    access_token_expires_at: datetime | None = None
+    base_url: str = Field(QBO_API, pattern=r"^https?://", description="sandbox: https://sandbox-quickbooks.api.intuit.com")
+    token_url: str = Field(QBO_TOKEN_URL, pattern=r"^https?://")
+    minor_version: str = Field("75", pattern=r"^[0-9]+$")
+
+
+class NetSuiteConnection(_Strict):
+    account_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. 1234567 or 1234567_SB1")
+    consumer_key: SecretStr
+    consumer_secret: SecretStr
+    token_id: SecretStr
+    token_secret: SecretStr
+    base_url: str | None = Field(None, pattern=r"^https?://",
+                                 description="default: https://<account>.suitetalk.api.netsuite.com")
+    subsidiary_id: str | None = Field(None, description="entity-level connection: only this subsidiary's records")
+
+
 class OnPremiseConnection(_Strict):
     synctool_name: str | None = Field(None, description="The customer's SyncTool agent")
 
 
 CONNECTION_MODELS: dict[str, type[_Strict]] = {
     "intacct": IntacctConnection,
+    "qbo": QboConnection,
+    "netsuite": NetSuiteConnection,
     "qbd": OnPremiseConnection,
     "sage50": OnPremiseConnection,
     "sage100": OnPremiseConnection,
@@ -38,7 +65,15 @@ CONNECTION_MODELS: dict[str, type[_Strict]] = {
 
 
 def plain(model: BaseModel) -> dict[str, Any]:
-    return {k: (v.get_secret_value() if isinstance(v, SecretStr) else v) for k, v in model}
+    """Settings as stored: secrets in clear (the store encrypts them), times as ISO text."""
+    out = {}
+    for k, v in model:
+        if isinstance(v, SecretStr):
+            v = v.get_secret_value()
+        elif isinstance(v, datetime):
+            v = v.isoformat()
+        out[k] = v
+    return out
 
 
 class LegalEntityIn(_Strict):
