@@ -20,7 +20,7 @@ def make_stack(kafka, postgres, tmp_path):  # noqa: F811
             database_urls={svc: postgres.database_url(svc) for svc in SERVICES},
             topic_prefix=f"t{uuid.uuid4().hex[:8]}",
             sandbox_records_per_object=records_per_object,
-            extra_env={"INTACCT_RETRY_BASE_DELAY": "0.05", **{k.upper(): str(v) for k, v in extra_env.items()}},
+            extra_env={"RETRY_BASE_DELAY": "0.05", **{k.upper(): str(v) for k, v in extra_env.items()}},
         )
         stack = Stack(cfg).start()
         stacks.append(stack)

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from erp_intacct.adapters.client import RetryPolicy
+from smartsync_core.connector.retry import RetryPolicy
 from erp_intacct.adapters.source import IntacctSourceFactory
 from erp_intacct.domain.objects import OBJECT_TYPES
 from intacct_sandbox.app import SandboxConfig, create_app

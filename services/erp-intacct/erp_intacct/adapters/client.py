@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ import httpx
 from smartsync_core.connector.ports import (
     AuthenticationFailed, BadSourceData, ObjectNotPermitted, SourceError, SourceUnavailable,
 )
+from smartsync_core.connector.retry import RetryPolicy, retry_after_seconds
 
 from . import xml_api
 from .xml_api import IntacctErrorDetail, MalformedResponse
@@ -43,18 +43,6 @@ class IntacctConnection:
         except KeyError as exc:
             raise AuthenticationFailed(f"The Sage Intacct connection is missing {exc.args[0]}: complete it in the "
                                        "legal entity's connection settings.") from None
-
-
-@dataclass
-class RetryPolicy:
-    attempts: int = 6
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        if retry_after is not None:
-            return min(retry_after, self.max_delay)
-        return min(self.base_delay * 2 ** attempt, self.max_delay) * (0.5 + random.random() / 2)
 
 
 def _auth_message(conn: IntacctConnection, errs: list[IntacctErrorDetail]) -> str:
@@ -89,8 +77,7 @@ class IntacctClient:
             else:
                 if r.status_code == 429 or r.status_code >= 500:
                     last = f"HTTP {r.status_code}" + (" (GW-0010 rate limit)" if b"GW-0010" in r.content else "")
-                    ra = r.headers.get("Retry-After")
-                    retry_after = float(ra) if ra and ra.isdigit() else None
+                    retry_after = retry_after_seconds(r.headers.get("Retry-After"))
                 else:
                     try:
                         resp = xml_api.parse_response(r.content)

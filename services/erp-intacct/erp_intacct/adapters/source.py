@@ -9,12 +9,13 @@ import httpx
 
 from smartsync_core.connector.model import Page, SyncRequest
 from smartsync_core.connector.ports import BadSourceData, SaveConnection, Source, SourceFactory, Stream
+from smartsync_core.connector.retry import RetryPolicy
 
 from ..domain.objects import (
     BY_TYPE, DIMENSION_OBJECT_TYPE, OBJECT_TYPES, IntacctObject, MissingField, format_intacct_time,
 )
 from . import xml_api
-from .client import IntacctClient, IntacctConnection, RetryPolicy
+from .client import IntacctClient, IntacctConnection
 
 
 def changed_since(obj: type[IntacctObject] | None, since: datetime | None, after_recordno: int | None) -> tuple | None:
