@@ -1,0 +1,1 @@
+"""erp-netsuite: reads NetSuite records with SuiteQL over the REST API (token-based authentication)."""

@@ -1,0 +1,1 @@
+"""A standalone NetSuite sandbox: SuiteQL over REST with token-based authentication, over seeded data."""
