@@ -32,7 +32,7 @@ def run_stack(n: int, kafka: KafkaKRaft, pg: EmbeddedPostgres, workdir: Path) ->
     per_object = max(1, n // OBJECT_TYPES)
     cfg = StackConfig(workdir=workdir / f"stack-{n}", kafka_bootstrap_servers=kafka.bootstrap_servers,
                       database_urls={s: pg.create_database(f"{s}_{n}_{uuid.uuid4().hex[:6]}") for s in SERVICES},
-                      topic_prefix=f"bench{n}", sandbox_records_per_object=per_object,
+                      topic_prefix=f"bench{n}", sandbox_records_per_object=per_object, connectors=("intacct",),
                       extra_env={"INTACCT_PAGESIZE": "2000"})
     stack = Stack(cfg).start()
     try:

@@ -16,7 +16,7 @@ class StackClient:
         self.headers = stack.headers(tenant, role)
         self.cmd = httpx.Client(base_url=stack.sync_command_url, headers=self.headers, timeout=30)
         self.status = httpx.Client(base_url=stack.status_url, headers=self.headers, timeout=30)
-        self.sandbox = httpx.Client(base_url=f"{stack.sandbox_url}/_sandbox/companies/acme", timeout=30)
+        self.sandbox = httpx.Client(base_url=f"{stack.sandbox_url('intacct')}/_sandbox/companies/acme", timeout=30)
 
     def register_intacct(self, name="Acme Corp", **overrides) -> str:
         connection = {"company_id": "acme", "user_id": "beanworks", "user_password": "user-secret",

@@ -1,5 +1,6 @@
-"""The main job: start the whole stack on embedded defaults, sync a Sage Intacct legal entity (full, then
-partial after changes in the ERP), and print the Sync Status Overview.
+"""The main job: start the whole stack on embedded defaults, sync one legal entity on each cloud ERP (Sage
+Intacct, QuickBooks Online, NetSuite), then a partial and a full Intacct sync after changes in the ERP, and print
+the Sync Status Overview.
 
 `python -m smartsync_devtools.demo` (what `make demo` runs).
 """
@@ -39,46 +40,50 @@ def print_overview(overview: dict) -> None:
 def run(stack: Stack) -> int:
     h = stack.headers()
     api = httpx.Client(base_url=stack.sync_command_url, headers=h, timeout=30)
-    entity = api.post("/v1/legal-entities", json={
-        "name": "Acme Corp (Intacct)", "erp": "intacct",
-        "connection": {"company_id": "acme", "user_id": "beanworks", "user_password": "user-secret",
-                       "sender_id": "smartsync_dev", "sender_password": "sender-secret",
-                       "gateway_url": stack.intacct_gateway},
-    })
-    entity.raise_for_status()
-    entity_id = entity.json()["id"]
-    print(f"Registered legal entity {entity_id} on Sage Intacct (sandbox at {stack.intacct_gateway})")
+    status = httpx.Client(base_url=stack.status_url, headers=h, timeout=30)
+    names = {"intacct": "Acme Corp (Intacct)", "qbo": "Acme Bakery (QBO)", "netsuite": "Acme Global (NetSuite)"}
+    entities = {}
+    for erp in stack.cfg.connectors:
+        r = api.post("/v1/legal-entities", json={"name": names[erp], "erp": erp,
+                                                 "connection": stack.sandbox_connection(erp)})
+        r.raise_for_status()
+        entities[erp] = r.json()["id"]
+        print(f"Registered {names[erp]} ({r.json()['erp_name']}, sandbox at {stack.sandbox_url(erp)})")
 
-    r = api.post(f"/v1/legal-entities/{entity_id}/syncs", json={"mode": "full"})
-    r.raise_for_status()
-    full = stack.wait_for_sync(r.json()["sync_id"])
-    _print_sync("Full sync", full)
+    # Sync All: every entity at once, each on its own connector
+    requested = {erp: api.post(f"/v1/legal-entities/{eid}/syncs", json={"mode": "full"}) for erp, eid in entities.items()}
+    results = []
+    for erp, r in requested.items():
+        r.raise_for_status()
+        sync = stack.wait_for_sync(r.json()["sync_id"])
+        results.append(sync)
+        _print_sync(f"Full sync of {names[erp]}", sync)
 
-    sb = httpx.Client(base_url=f"{stack.sandbox_url}/_sandbox/companies/acme/objects", timeout=10)
-    vendors = sb.get("/VENDOR/records").json()
-    sb.post("/VENDOR/records", json={"fields": {"NAME": "Brand New Supplies Ltd"}}).raise_for_status()
-    sb.patch(f"/VENDOR/records/{vendors[0]['RECORDNO']}", json={"fields": {"NAME": "Renamed Vendor Inc"}}).raise_for_status()
-    sb.delete(f"/VENDOR/records/{vendors[1]['RECORDNO']}").raise_for_status()
-    print("\nIn Sage Intacct: 1 vendor added, 1 renamed, 1 deleted.")
-
-    today = datetime.now(timezone.utc).date().isoformat()
-    r = api.post(f"/v1/legal-entities/{entity_id}/syncs", json={"mode": "partial", "sync_from": today})
-    r.raise_for_status()
-    partial = stack.wait_for_sync(r.json()["sync_id"])
-    _print_sync(f"Partial sync from {today}", partial)
-
-    r = api.post(f"/v1/legal-entities/{entity_id}/syncs", json={"mode": "full"})
-    r.raise_for_status()
-    full2 = stack.wait_for_sync(r.json()["sync_id"])
-    _print_sync("Full sync (detects deletions)", full2)
-
-    logs = httpx.get(f"{stack.status_url}/v1/syncs/{partial['sync_id']}/logs", headers=h).json()
-    print("\nLog of the partial sync:")
-    for line in logs["entries"]:
-        print(f"  {line['at'][11:19]} {line['level']:<7} {line['message']}")
-    print_overview(httpx.get(f"{stack.status_url}/v1/overview", headers=h).json())
-    ok = all(s["status"] == "succeeded" for s in (full, partial, full2))
-    return 0 if ok else 1
+    if "intacct" in entities:
+        entity_id = entities["intacct"]
+        sb = httpx.Client(base_url=f"{stack.sandbox_url('intacct')}/_sandbox/companies/acme/objects", timeout=10)
+        vendors = sb.get("/VENDOR/records").json()
+        sb.post("/VENDOR/records", json={"fields": {"NAME": "Brand New Supplies Ltd"}}).raise_for_status()
+        sb.patch(f"/VENDOR/records/{vendors[0]['RECORDNO']}", json={"fields": {"NAME": "Renamed Vendor Inc"}}).raise_for_status()
+        sb.delete(f"/VENDOR/records/{vendors[1]['RECORDNO']}").raise_for_status()
+        print("\nIn Sage Intacct: 1 vendor added, 1 renamed, 1 deleted.")
+        today = datetime.now(timezone.utc).date().isoformat()
+        r = api.post(f"/v1/legal-entities/{entity_id}/syncs", json={"mode": "partial", "sync_from": today})
+        r.raise_for_status()
+        partial = stack.wait_for_sync(r.json()["sync_id"])
+        _print_sync(f"Partial sync from {today}", partial)
+        r = api.post(f"/v1/legal-entities/{entity_id}/syncs", json={"mode": "full"})
+        r.raise_for_status()
+        full2 = stack.wait_for_sync(r.json()["sync_id"])
+        _print_sync("Full sync (detects deletions)", full2)
+        results += [partial, full2]
+        print("\nLog of the partial sync (object types with nothing to do left out):")
+        for line in status.get(f"/v1/syncs/{partial['sync_id']}/logs").json()["entries"]:
+            if line["message"].startswith("Reading ") or ": 0 record(s) synced." in line["message"]:
+                continue
+            print(f"  {line['at'][11:19]} {line['level']:<7} {line['message']}")
+    print_overview(status.get("/v1/overview").json())
+    return 0 if all(s["status"] == "succeeded" for s in results) else 1
 
 
 def main() -> None:

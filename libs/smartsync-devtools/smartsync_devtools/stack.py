@@ -1,9 +1,10 @@
-"""The whole SmartSync stack as local processes: broker, Intacct sandbox, sync-command, status-projection,
-erp-intacct worker. `python -m smartsync_devtools.stack` runs it in the foreground until Ctrl-C.
+"""The whole SmartSync stack as local processes: broker, sync-command, status-projection, one worker per
+connector (Intacct, QuickBooks Online, NetSuite) and each ERP's sandbox.
+`python -m smartsync_devtools.stack` runs it in the foreground until Ctrl-C.
 
 Broker and databases come from the environment (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL as a template with
-`{service}` or per service via SYNC_COMMAND_DATABASE_URL, STATUS_PROJECTION_DATABASE_URL,
-ERP_INTACCT_DATABASE_URL); without them the embedded defaults are used: Tansu and SQLite files.
+`{service}` or per service via SYNC_COMMAND_DATABASE_URL, STATUS_PROJECTION_DATABASE_URL, ERP_INTACCT_DATABASE_URL,
+...); without them the embedded defaults are used: Tansu and SQLite files.
 """
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from pathlib import Path
 
 import httpx
 
+from .connectors import CONNECTORS
 from .procs import REPO_ROOT, ManagedProcess, free_port, python_env
 from .tansu import TansuBroker
 
-SERVICES = ("sync_command", "status_projection", "erp_intacct")
+SERVICES = ("sync_command", "status_projection", *(f"erp_{erp}" for erp in CONNECTORS))
 
 
 @dataclass
@@ -32,8 +34,9 @@ class StackConfig:
     topic_prefix: str = "smartsync"
     sync_command_port: int | None = None
     status_port: int | None = None
+    connectors: tuple[str, ...] = tuple(CONNECTORS)
     sandbox: bool = True
-    sandbox_port: int | None = None
+    sandbox_ports: dict[str, int] = field(default_factory=dict)
     sandbox_records_per_object: int = 20
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -52,9 +55,12 @@ class StackConfig:
             topic_prefix=e.get("TOPIC_PREFIX", "smartsync"),
             sync_command_port=int(e.get("SYNC_COMMAND_PORT", 8000)),
             status_port=int(e.get("STATUS_PROJECTION_PORT", 8001)),
-            sandbox=e.get("INTACCT_SANDBOX", "1") != "0",
-            sandbox_port=int(e.get("INTACCT_SANDBOX_PORT", 8081)),
-            sandbox_records_per_object=int(e.get("INTACCT_SANDBOX_RECORDS", 20)),
+            connectors=tuple(c.strip() for c in e.get("CONNECTORS", ",".join(CONNECTORS)).split(",") if c.strip()),
+            sandbox=e.get("SANDBOXES", "1") != "0",
+            sandbox_ports={"intacct": int(e.get("INTACCT_SANDBOX_PORT", 8081)),
+                           "qbo": int(e.get("QBO_SANDBOX_PORT", 8082)),
+                           "netsuite": int(e.get("NETSUITE_SANDBOX_PORT", 8083))},
+            sandbox_records_per_object=int(e.get("SANDBOX_RECORDS", 20)),
         )
 
 
@@ -63,9 +69,13 @@ class Stack:
         self.cfg = cfg
         self.broker: TansuBroker | None = None
         self.procs: dict[str, ManagedProcess] = {}
+        unknown = set(cfg.connectors) - set(CONNECTORS)
+        if unknown:
+            raise ValueError(f"unknown connectors {sorted(unknown)}; known: {sorted(CONNECTORS)}")
         self.sync_command_port = cfg.sync_command_port or free_port()
         self.status_port = cfg.status_port or free_port()
-        self.sandbox_port = cfg.sandbox_port or free_port()
+        self.sandbox_ports = {erp: cfg.sandbox_ports.get(erp) or free_port() for erp in cfg.connectors}
+        self.metrics_ports: dict[str, int] = {}
         self.internal_token = secrets.token_urlsafe(24)
         self.secret_key = base64.urlsafe_b64encode(os.urandom(32)).decode()
         self.bootstrap_servers = cfg.kafka_bootstrap_servers or ""
@@ -78,13 +88,16 @@ class Stack:
     def status_url(self) -> str:
         return f"http://127.0.0.1:{self.status_port}"
 
-    @property
-    def sandbox_url(self) -> str:
-        return f"http://127.0.0.1:{self.sandbox_port}"
+    def sandbox_url(self, erp: str = "intacct") -> str:
+        return f"http://127.0.0.1:{self.sandbox_ports[erp]}"
+
+    def sandbox_connection(self, erp: str) -> dict:
+        """Connection settings of a legal entity whose ERP is this stack's sandbox."""
+        return CONNECTORS[erp].connection(self.sandbox_url(erp))
 
     @property
     def intacct_gateway(self) -> str:
-        return f"{self.sandbox_url}/ia/xml/xmlgw.phtml"
+        return f"{self.sandbox_url('intacct')}/ia/xml/xmlgw.phtml"
 
     def env(self, service: str, **extra: str) -> dict[str, str]:
         var = self.cfg.workdir / "var"
@@ -112,23 +125,26 @@ class Stack:
             self.broker = TansuBroker(self.cfg.workdir / "tansu").start()
             self.bootstrap_servers = self.broker.bootstrap_servers
         if self.cfg.sandbox:
-            self.procs["intacct-sandbox"] = ManagedProcess(
-                "intacct-sandbox",
-                [sys.executable, "-m", "intacct_sandbox", "--port", str(self.sandbox_port),
-                 "--records-per-object", str(self.cfg.sandbox_records_per_object)],
-                python_env(), self.cfg.workdir / "logs" / "intacct-sandbox.log", port=self.sandbox_port,
-            ).start()
+            for erp in self.cfg.connectors:
+                spec = CONNECTORS[erp]
+                self.procs[f"{erp}-sandbox"] = ManagedProcess(
+                    f"{erp}-sandbox",
+                    [sys.executable, "-m", spec.sandbox_module, "--port", str(self.sandbox_ports[erp]),
+                     spec.size_flag, str(self.cfg.sandbox_records_per_object)],
+                    python_env(), self.cfg.workdir / "logs" / f"{erp}-sandbox.log", port=self.sandbox_ports[erp],
+                ).start()
         self.procs["sync-command"] = self._proc("sync-command", "sync_command.entrypoints.api", self.sync_command_port,
                                                 PORT=str(self.sync_command_port)).start()
         self.procs["status-projection"] = self._proc("status-projection", "status_projection.entrypoints.api",
                                                      self.status_port, PORT=str(self.status_port)).start()
-        self.start_worker()
+        for erp in self.cfg.connectors:
+            self.start_worker(erp)
         return self
 
-    def start_worker(self) -> ManagedProcess:
-        metrics_port = free_port()
-        proc = self._proc("erp-intacct", "erp_intacct.entrypoints.worker", None, METRICS_PORT=str(metrics_port))
-        self.procs["erp-intacct"] = proc.start()
+    def start_worker(self, erp: str = "intacct") -> ManagedProcess:
+        self.metrics_ports[erp] = free_port()
+        proc = self._proc(f"erp-{erp}", CONNECTORS[erp].worker_module, None, METRICS_PORT=str(self.metrics_ports[erp]))
+        self.procs[f"erp-{erp}"] = proc.start()
         return proc
 
     def stop(self) -> None:
@@ -163,7 +179,8 @@ def main() -> None:
     print(f"SmartSync is running. Broker {stack.bootstrap_servers}\n"
           f"  sync-command       {stack.sync_command_url}  (docs: {stack.sync_command_url}/docs)\n"
           f"  status-projection  {stack.status_url}\n"
-          f"  Intacct sandbox    {stack.intacct_gateway if stack.cfg.sandbox else '(off)'}\n"
+          + "".join(f"  {erp + ' sandbox':<18} {stack.sandbox_url(erp)}\n" for erp in stack.cfg.connectors
+                    if stack.cfg.sandbox) +
           f"  logs               {workdir / 'logs'}\nCtrl-C stops it.", flush=True)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))

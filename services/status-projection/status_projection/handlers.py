@@ -79,7 +79,9 @@ async def on_records(w: ViewWriter, e: dict[str, Any]) -> None:
         "modified_at": r["modified_at"], "fields": json.dumps(r["fields"], sort_keys=True),
         "last_sync_id": e["sync_id"], "synced_at": now, "deleted_at": now if r["status"] == "DELETED" else None,
     } for r in latest_per_key(e["records"])]
-    await w.upsert_records(rows)
+    # An ERP reports a deletion with little more than the id: keep what we knew of the record.
+    await w.upsert_records([r for r in rows if r["status"] != "DELETED"])
+    await w.mark_records_deleted([r for r in rows if r["status"] == "DELETED"])
     await w.add_object_records(e["sync_id"], e["object_type"], len(e["records"]))
 
 

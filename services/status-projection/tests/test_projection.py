@@ -131,3 +131,16 @@ async def test_given_many_records_when_paged_then_every_record_once(engine):
             break
         after = page[-1]["external_id"]
     assert seen == [f"{i:04d}" for i in range(25)]
+
+
+async def test_given_an_erp_reported_deletion_then_the_record_keeps_its_data_and_is_deleted(engine):
+    a, b = Events("s-1"), Events("s-2", mode="PARTIAL")
+    await apply_batch(engine, [a.requested(), a.records(0, ["1", "2"]), a.completed(2)])
+    gone = b.records(0, ["2"], status="DELETED")
+    for r in gone.payload["records"]:
+        r.update(code=None, name=None, fields={})
+    await apply_batch(engine, [b.requested(), gone, b.completed(1)])
+    reader = ViewReader(engine)
+    every = {r["external_id"]: r for r in await reader.records("t-1", "le-1", "vendor", None, 100, True)}
+    assert every["2"]["status"] == "deleted" and every["2"]["name"] == "Vendor 2" and every["2"]["deleted_at"]
+    assert [r["external_id"] for r in await reader.records("t-1", "le-1", "vendor", None, 100, False)] == ["1"]

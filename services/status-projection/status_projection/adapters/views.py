@@ -152,6 +152,12 @@ class ViewWriter:
                                        "deleted_at"])
             await self.conn.execute(stmt, rows)
 
+    async def mark_records_deleted(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            stmt = insert_on_conflict(self.conn, records, ["tenant_id", "legal_entity_id", "object_type", "external_id"],
+                                      ["status", "deleted_at", "last_sync_id", "synced_at"])
+            await self.conn.execute(stmt, rows)
+
     async def mark_missing_deleted(self, tenant_id: str, entity_id: str, object_type: str, sync_id: str,
                                    now: datetime) -> int:
         result = await self.conn.execute(update(records).where(and_(
