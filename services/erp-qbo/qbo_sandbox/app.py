@@ -311,6 +311,8 @@ def create_app(cfg: QboSandboxConfig | None = None) -> FastAPI:
                     "missing_id": lambda: JSONResponse({"QueryResponse": {"Vendor": [{"DisplayName": "no id"}],
                                                                           "startPosition": 1, "maxResults": 1}}),
                 }[f["kind"]]
+                if "throttle" in f["kind"]:
+                    state["stats"]["throttled"] += 1
                 return injected()
             return handler(realm)
         finally:
