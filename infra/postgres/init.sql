@@ -2,3 +2,5 @@
 CREATE DATABASE sync_command;
 CREATE DATABASE status_projection;
 CREATE DATABASE erp_intacct;
+CREATE DATABASE erp_qbo;
+CREATE DATABASE erp_netsuite;

@@ -15,7 +15,8 @@ COMPOSE = ROOT / "docker-compose.yml"
 def test_given_the_compose_file_then_every_service_runs_a_module_that_exists():
     spec = yaml.safe_load(COMPOSE.read_text())
     services = spec["services"]
-    assert {"kafka", "postgres", "sync-command", "status-projection", "erp-intacct", "intacct-sandbox"} <= set(services)
+    assert {"kafka", "postgres", "sync-command", "status-projection", "erp-intacct", "erp-qbo", "erp-netsuite",
+            "intacct-sandbox", "qbo-sandbox", "netsuite-sandbox"} <= set(services)
     for name, svc in services.items():
         command = svc.get("command")
         if command and command[:2] == ["python", "-m"]:
@@ -24,12 +25,15 @@ def test_given_the_compose_file_then_every_service_runs_a_module_that_exists():
 
 def test_given_the_compose_file_then_service_settings_are_ones_the_services_read():
     from erp_intacct.config import Settings as IntacctSettings
+    from erp_netsuite.config import Settings as NetSuiteSettings
+    from erp_qbo.config import Settings as QboSettings
     from status_projection.config import Settings as StatusSettings
     from sync_command.config import Settings as CommandSettings
 
     spec = yaml.safe_load(COMPOSE.read_text())
     for name, settings in (("sync-command", CommandSettings), ("status-projection", StatusSettings),
-                           ("erp-intacct", IntacctSettings)):
+                           ("erp-intacct", IntacctSettings), ("erp-qbo", QboSettings),
+                           ("erp-netsuite", NetSuiteSettings)):
         env = spec["services"][name]["environment"]
         unknown = {k.lower() for k in env} - set(settings.model_fields)
         assert not unknown, f"{name} is given settings it does not read: {unknown}"
