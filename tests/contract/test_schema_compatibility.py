@@ -80,3 +80,22 @@ def test_given_every_event_when_round_tripped_through_the_codec_then_equal():
                "po_receiving_from": None, "requested_by": None, "trigger": "user"}
     value, headers = codec.encode("SyncRequested", payload)
     assert codec.decode(headers, value) == ("SyncRequested", payload)
+
+
+def test_given_an_event_written_with_v1_when_read_by_a_v2_consumer_then_the_new_field_has_its_default(tmp_path):
+    import shutil
+    from datetime import datetime, timezone
+
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(SCHEMAS, old_dir, ignore=shutil.ignore_patterns("*.json"))
+    shutil.copytree(SCHEMAS, new_dir, ignore=shutil.ignore_patterns("*.json"))
+    doc = json.loads((SCHEMAS / "SyncLogged" / "v1.avsc").read_text())
+    doc["fields"].append({"name": "hint", "type": ["null", "string"], "default": None})
+    (new_dir / "SyncLogged" / "v2.avsc").write_text(json.dumps(doc))
+    event = {"event_id": "e", "occurred_at": datetime(2026, 1, 1, tzinfo=timezone.utc), "tenant_id": "t",
+             "legal_entity_id": "l", "sync_id": "s", "erp": "qbo", "level": "INFO", "object_type": None,
+             "message": "hello"}
+    value, headers = EventCodec(old_dir).encode("SyncLogged", event)
+    assert dict(headers)["schema-version"] == b"1"
+    _, decoded = EventCodec(new_dir).decode(headers, value)
+    assert decoded == {**event, "hint": None}

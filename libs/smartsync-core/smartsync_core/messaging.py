@@ -122,8 +122,11 @@ async def run_consumer(
     max_records: int = 200,
     max_poll_interval_ms: int = 300_000,
     on_consumed: Callable[[str], None] | None = None,
+    event_types: set[str] | None = None,
 ) -> None:
-    """Consume until `stop` is set: decode a batch, hand it over, commit. A failed batch is retried from its start."""
+    """Consume until `stop` is set: decode a batch, hand it over, commit. A failed batch is retried from its start.
+
+    With `event_types`, other events are skipped from their headers, without paying for decoding them."""
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
@@ -156,6 +159,8 @@ async def run_consumer(
             events: list[ConsumedEvent] = []
             for tp, messages in batches.items():
                 for m in messages:
+                    if event_types is not None and codec.event_type_of(m.headers) not in event_types:
+                        continue
                     try:
                         event_type, payload = codec.decode(m.headers, m.value)
                     except UnknownEvent as exc:

@@ -47,6 +47,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "employee": ("entityid", "firstname", "lastname", "isinactive", "subsidiary", "email"),
     "currency": ("symbol", "name", "isinactive", "exchangerate"),
     "transaction": ("type", "tranid", "memo", "entity", "trandate", "status", "foreigntotal", "createdfrom"),
+    "transactionline": ("transaction", "mainline", "subsidiary"),
 }
 TRANSACTION_TYPES = {"purchaseorder": "PurchOrd", "itemreceipt": "ItemRcpt"}
 SUBSIDIARIES = ("1", "2")
@@ -83,6 +84,8 @@ class Account:
         self.next_id = 100
         rng = random.Random(cfg.seed)
         for table in TABLES:
+            if table == "transactionline":
+                continue  # written with each transaction
             kinds = list(TRANSACTION_TYPES.values()) if table == "transaction" else [None]
             for kind in kinds:
                 for i in range(cfg.records_per_table):
@@ -112,8 +115,15 @@ class Account:
         self.next_id += 1
         if table == "subsidiary" and len(self.rows["subsidiary"]) < len(SUBSIDIARIES):
             rid = int(SUBSIDIARIES[len(self.rows["subsidiary"])])
+        subsidiary = values.pop("subsidiary", None) if table == "transaction" else None
         row = {"id": rid, "lastmodifieddate": at, **{c: None for c in TABLES[table]}, **values}
         self.rows[table][rid] = row
+        if table == "transaction":
+            line = self.next_id
+            self.next_id += 1
+            self.rows["transactionline"][line] = {
+                "id": line, "lastmodifieddate": at, "transaction": rid, "mainline": "T",
+                "subsidiary": subsidiary or SUBSIDIARIES[(rid // 2) % len(SUBSIDIARIES)]}
         return row
 
     def modify(self, table: str, rid: int, values: dict[str, Any], at: datetime) -> dict[str, Any]:
@@ -144,6 +154,7 @@ class SuiteQLError(Exception):
 SELECT = re.compile(r"^\s*select\s+(?P<cols>.+?)\s+from\s+(?P<table>\w+)(?:\s+where\s+(?P<where>.+?))?"
                     r"(?:\s+order\s+by\s+(?P<order>\w+)(?:\s+(?P<dir>asc|desc))?)?\s*$", re.IGNORECASE | re.DOTALL)
 COND = re.compile(r"^\s*(?P<col>\w+)\s*(?P<op><=|>=|<>|!=|=|<|>)\s*(?P<val>.+?)\s*$")
+IN_SUBQUERY = re.compile(r"^\s*id\s+in\s*\(\s*(?P<q>select\s+\w+\s+from\s+.+)\)\s*$", re.IGNORECASE | re.DOTALL)
 TO_DATE = re.compile(r"^to_date\(\s*'(\d{4}-\d{2}-\d{2})'\s*,\s*'YYYY-MM-DD'\s*\)$", re.IGNORECASE)
 DATE_COLUMNS = {"lastmodifieddate", "deleteddate"}
 
@@ -193,8 +204,20 @@ def run_suiteql(account: Account, q: str) -> tuple[list[str], list[dict[str, Any
             raise SuiteQLError(f"Invalid search query. Detailed unprocessed description follows. Search error "
                                f"occurred: Field '{c}' for record '{table}' was not found.")
     rows = account.table_rows(table)
-    if m["where"]:
-        for cond in re.split(r"\s+and\s+", m["where"], flags=re.IGNORECASE):
+    where = m["where"] or ""
+    sub = re.search(r"id\s+in\s*\(.+?\)(?=\s+and\s+|$)", where, re.IGNORECASE | re.DOTALL)
+    if sub:  # one `id IN (SELECT col FROM table WHERE ...)` subquery, as used to filter by a line's column
+        inner = IN_SUBQUERY.match(sub.group(0))
+        if not inner:
+            raise SuiteQLError("Invalid search query. Cannot read the subquery.")
+        inner_cols, inner_rows = run_suiteql(account, inner["q"])
+        wanted = {str(r.get(inner_cols[0])) for r in inner_rows}
+        rows = [r for r in rows if str(r["id"]) in wanted]
+        where = (where[: sub.start()] + where[sub.end():]).strip()
+        where = re.sub(r"^\s*and\s+|\s+and\s*$", "", where, flags=re.IGNORECASE)
+        where = re.sub(r"\s+and\s+and\s+", " AND ", where, flags=re.IGNORECASE)
+    if where:
+        for cond in re.split(r"\s+and\s+", where, flags=re.IGNORECASE):
             c = COND.match(cond)
             if not c or c["col"].lower() not in columns:
                 raise SuiteQLError(f"Invalid search query. Cannot read condition {cond!r}.")

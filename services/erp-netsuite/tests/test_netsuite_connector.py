@@ -51,6 +51,10 @@ async def test_given_an_entity_level_connection_then_only_its_subsidiarys_record
     assert {r["fields"]["subsidiary"] for r in vendors.values()} == {"2"}
     assert len(vendors) == len([r for r in expected_rows(h, "vendor") if r["subsidiary"] == "2"])
     assert set(h.records("subsidiary")) == {("subsidiary", "2")}
+    lines = {r["transaction"]: r["subsidiary"] for r in h.account.rows["transactionline"].values()}
+    pos = h.records("purchase_order")
+    assert pos and all(lines[int(rid)] == "2" for _, rid in pos)
+    assert len(pos) == len([r for r in expected_rows(h, "transaction", "PurchOrd") if lines[r["id"]] == "2"])
 
 
 async def test_given_changes_and_deletions_when_partial_sync_then_both_arrive_including_a_deleted_po():

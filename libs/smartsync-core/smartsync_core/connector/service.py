@@ -43,6 +43,7 @@ class ConnectorService:
             max_records=1,  # a sync is long: commit after each one
             max_poll_interval_ms=self.max_poll_interval_ms,
             on_consumed=lambda t: self.runner.metrics.events_in.labels(t).inc(),
+            event_types={SYNC_REQUESTED},
         )
 
 

@@ -31,10 +31,13 @@ def build_query(table: type[NetSuiteTable], since: datetime | None, after_id: in
     if after_id is not None:
         where.append(f"id > {after_id}")
     if subsidiary_id:
+        sub = int(subsidiary_id)
         if table is Subsidiary:
-            where.append(f"id = {int(subsidiary_id)}")
+            where.append(f"id = {sub}")
         elif table.subsidiary_column:
-            where.append(f"{table.subsidiary_column} = {int(subsidiary_id)}")
+            where.append(f"{table.subsidiary_column} = {sub}")
+        elif table.type_filter:  # a transaction's subsidiary is on its main line
+            where.append(f"id IN (SELECT transaction FROM transactionline WHERE mainline = 'T' AND subsidiary = {sub})")
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     return f"SELECT {', '.join(table.select())} FROM {table.table}{clause} ORDER BY id"
 

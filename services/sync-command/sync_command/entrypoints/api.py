@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                                 [c.settings.requests_topic, c.settings.events_topic], c.settings.topic_partitions)
             await run_consumer(bootstrap_servers=c.settings.kafka_bootstrap_servers, topics=[c.settings.events_topic],
                                group_id=f"{c.settings.topic_prefix}.sync-command", codec=c.codec, handle=follow_syncs,
-                               stop=stop, max_records=500)
+                               stop=stop, max_records=500, event_types={SYNC_STARTED, SYNC_COMPLETED})
 
         tasks = [asyncio.create_task(c.relay.run(stop))]
         if c.settings.follow_events:
