@@ -1,5 +1,6 @@
 """Benchmark: a full Intacct sync of N records through the running stack on real Kafka and PostgreSQL, beside the
-bare baseline — the same event bytes through aiokafka produce → consume → batched SQL upsert — in the same run.
+bare baseline — the same records (the sandbox's seeded company, mapped as the connector maps them), Avro-encoded in
+the same batches, through aiokafka produce → consume → batched SQL upsert — in the same run.
 
 Prints records/s for both and the ratio (stack time / baseline time). Asserts nothing.
 Usage: python bench/full_sync.py [N ...]   (default: 10000 100000)
@@ -17,6 +18,9 @@ from pathlib import Path
 
 import httpx
 
+from erp_intacct.domain.objects import OBJECTS
+from intacct_sandbox.app import SandboxConfig
+from intacct_sandbox.data import Company, seed_company
 from smartsync_core.codec import EventCodec
 from smartsync_core.events import RECORDS_SYNCED, SyncRef, stable_event_id
 from smartsync_core.settings import REPO_ROOT
@@ -66,18 +70,23 @@ async def run_baseline(n: int, kafka: KafkaKRaft, pg: EmbeddedPostgres) -> float
     codec = EventCodec(REPO_ROOT / "schemas")
     ref = SyncRef("t", "le", "s", "intacct")
     now = datetime.now(timezone.utc)
+    # The very records the stack syncs: the sandbox's seeded company, mapped as the connector maps them.
+    company = Company("acme", {}, set(), set(), ["PRODUCTLINE"])
+    seed_company(company, max(1, n // OBJECT_TYPES), SandboxConfig().seed)
     events = []
-    for seq, start in enumerate(range(0, n, BATCH)):
-        recs = [{"external_id": str(i), "code": f"V-{i:06d}", "name": f"Vendor {i}", "status": "ACTIVE",
-                 "modified_at": now, "fields": {f"F{k}": f"value-{i}-{k}" for k in range(9)}}
-                for i in range(start, min(start + BATCH, n))]
-        p = ref.envelope(stable_event_id("bench", seq), now)
-        p.update(object_type="vendor", batch_seq=seq, records=recs)
-        events.append(p)
+    for obj in OBJECTS:
+        rows = [obj.to_record({f: r.get(f) for f in obj.select()})
+                for r in company.records.get(obj.intacct_object, {}).values()]
+        for seq, start in enumerate(range(0, len(rows), BATCH)):
+            p = ref.envelope(stable_event_id("bench", obj.object_type, seq), now)
+            p.update(object_type=obj.object_type, batch_seq=seq,
+                     records=[r.to_event() for r in rows[start:start + BATCH]])
+            events.append(p)
+    n = sum(len(e["records"]) for e in events)
     engine = create_async_engine(pg.create_database(f"baseline_{n}_{uuid.uuid4().hex[:6]}"))
     async with engine.begin() as conn:
-        await conn.execute(text("CREATE TABLE rec (id text PRIMARY KEY, code text, name text, status text, "
-                                "modified_at timestamptz, fields text)"))
+        await conn.execute(text("CREATE TABLE rec (object_type text, id text, code text, name text, status text, "
+                                "modified_at timestamptz, fields text, PRIMARY KEY (object_type, id))"))
     topic = f"baseline-{n}-{uuid.uuid4().hex[:6]}"
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all", linger_ms=5,
                                 max_request_size=8 * 1024 * 1024)
@@ -85,7 +94,8 @@ async def run_baseline(n: int, kafka: KafkaKRaft, pg: EmbeddedPostgres) -> float
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await producer.start()
     await consumer.start()
-    upsert = text("INSERT INTO rec VALUES (:id, :code, :name, :status, :modified_at, :fields) ON CONFLICT (id) DO "
+    upsert = text("INSERT INTO rec VALUES (:object_type, :id, :code, :name, :status, :modified_at, :fields) "
+                  "ON CONFLICT (object_type, id) DO "
                   "UPDATE SET code=excluded.code, name=excluded.name, status=excluded.status, "
                   "modified_at=excluded.modified_at, fields=excluded.fields")
     t0 = time.perf_counter()
@@ -102,7 +112,8 @@ async def run_baseline(n: int, kafka: KafkaKRaft, pg: EmbeddedPostgres) -> float
                 async with engine.begin() as conn:
                     for m in msgs:
                         _, e = codec.decode(m.headers, m.value)
-                        await conn.execute(upsert, [{"id": r["external_id"], "code": r["code"], "name": r["name"],
+                        await conn.execute(upsert, [{"object_type": e["object_type"], "id": r["external_id"],
+                                                     "code": r["code"], "name": r["name"],
                                                      "status": r["status"], "modified_at": r["modified_at"],
                                                      "fields": json.dumps(r["fields"])} for r in e["records"]])
                         done += len(e["records"])
@@ -113,7 +124,7 @@ async def run_baseline(n: int, kafka: KafkaKRaft, pg: EmbeddedPostgres) -> float
     await producer.stop()
     await consumer.stop()
     await engine.dispose()
-    return elapsed
+    return elapsed, n
 
 
 def main() -> None:
@@ -124,10 +135,10 @@ def main() -> None:
     rows = []
     try:
         for n in sizes:
-            base = asyncio.run(run_baseline(n, kafka, pg))
+            base, base_n = asyncio.run(run_baseline(n, kafka, pg))
             stack_s, synced = run_stack(n, kafka, pg, work)
-            rows.append((n, synced, stack_s, base))
-            print(f"n={n}: stack {synced / stack_s:,.0f} rec/s ({stack_s:.1f}s), baseline {n / base:,.0f} rec/s "
+            rows.append((base_n, synced, stack_s, base))
+            print(f"n={n}: stack {synced / stack_s:,.0f} rec/s ({stack_s:.1f}s), baseline {base_n / base:,.0f} rec/s "
                   f"({base:.1f}s)", flush=True)
     finally:
         pg.stop()

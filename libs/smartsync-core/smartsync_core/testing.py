@@ -32,6 +32,21 @@ class InMemoryPublisher(EventPublisher):
     def of_type(self, event_type: str) -> list[dict[str, Any]]:
         return [e.payload for _, e in self.sent if e.event_type == event_type]
 
+    def records(self, object_type: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+        """The latest published version of each record, by (object type, external id)."""
+        out = {}
+        for e in self.of_type("RecordsSynced"):
+            if object_type in (None, e["object_type"]):
+                for r in e["records"]:
+                    out[(e["object_type"], r["external_id"])] = r
+        return out
+
+    def completed(self) -> list[dict[str, Any]]:
+        return self.of_type("SyncCompleted")
+
+    def log_text(self) -> str:
+        return "\n".join(e["message"] for e in self.of_type("SyncLogged"))
+
 
 class InMemoryStateStore(StateStore):
     def __init__(self) -> None:

@@ -42,18 +42,13 @@ class Harness:
                            datetime.now(timezone.utc))
 
     def records(self, object_type=None):
-        out = {}
-        for e in self.publisher.of_type("RecordsSynced"):
-            if object_type in (None, e["object_type"]):
-                for r in e["records"]:
-                    out[(e["object_type"], r["external_id"])] = r
-        return out
+        return self.publisher.records(object_type)
 
     def completed(self):
-        return self.publisher.of_type("SyncCompleted")
+        return self.publisher.completed()
 
     def log_text(self):
-        return "\n".join(e["message"] for e in self.publisher.of_type("SyncLogged"))
+        return self.publisher.log_text()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query
@@ -10,13 +9,13 @@ from fastapi.responses import JSONResponse
 
 from smartsync_core.messaging import ensure_topics, run_consumer
 from smartsync_core.metrics import instrument_fastapi
+from smartsync_core.runtime import serve_api, supervise
 
 from .. import handlers
 from ..bootstrap import Container, bootstrap
 from ..config import Settings
 from ..domain.views import SYNC_ROLES
 
-log = logging.getLogger(__name__)
 
 
 def tenant(x_tenant_id: str | None = Header(None), x_user_role: str | None = Header(None)) -> str:
@@ -40,26 +39,17 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             await handlers.apply_batch(c.engine, events, c.metrics)
 
         async def consume():
-            delay = 0.5
-            while not stop.is_set():
-                try:
-                    await ensure_topics(c.settings.kafka_bootstrap_servers,
-                                        [c.settings.requests_topic, c.settings.events_topic], c.settings.topic_partitions)
-                    await run_consumer(
-                        bootstrap_servers=c.settings.kafka_bootstrap_servers,
-                        topics=[c.settings.requests_topic, c.settings.events_topic],
-                        group_id=f"{c.settings.topic_prefix}.status-projection", codec=c.codec, handle=handle,
-                        stop=stop, max_records=c.settings.consumer_batch,
-                        on_consumed=lambda t: c.metrics.events_in.labels(t).inc(),
-                    )
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    log.warning("projection consumer stopped (%s); restarting in %.1fs", exc, delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 15)
+            await ensure_topics(c.settings.kafka_bootstrap_servers,
+                                [c.settings.requests_topic, c.settings.events_topic], c.settings.topic_partitions)
+            await run_consumer(
+                bootstrap_servers=c.settings.kafka_bootstrap_servers,
+                topics=[c.settings.requests_topic, c.settings.events_topic],
+                group_id=f"{c.settings.topic_prefix}.status-projection", codec=c.codec, handle=handle,
+                stop=stop, max_records=c.settings.consumer_batch,
+                on_consumed=lambda t: c.metrics.events_in.labels(t).inc(),
+            )
 
-        task = asyncio.create_task(consume())
+        task = asyncio.create_task(supervise("projection consumer", consume, stop))
         yield
         stop.set()
         task.cancel()
@@ -116,13 +106,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
 
 def main() -> None:
-    import uvicorn
-
-    from smartsync_core.logs import configure
-
-    settings = Settings()
-    configure(settings.log_level, "status-projection")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    serve_api(create_app, Settings(), "status-projection")
 
 
 if __name__ == "__main__":

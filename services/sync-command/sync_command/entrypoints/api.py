@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import logging
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 from smartsync_core.events import SYNC_COMPLETED, SYNC_STARTED
 from smartsync_core.messaging import ensure_topics, run_consumer
 from smartsync_core.metrics import instrument_fastapi
+from smartsync_core.runtime import serve_api, supervise
 
 from .. import handlers
 from ..bootstrap import Container, bootstrap
@@ -27,7 +27,6 @@ from .schemas import (
     CONNECTION_MODELS, ConnectionUpdate, LegalEntityIn, LegalEntityOut, SyncAccepted, SyncIn, plain,
 )
 
-log = logging.getLogger(__name__)
 
 
 class Unauthenticated(DomainError):
@@ -80,7 +79,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
         tasks = [asyncio.create_task(c.relay.run(stop))]
         if c.settings.follow_events:
-            tasks.append(asyncio.create_task(_supervise(consume)))
+            tasks.append(asyncio.create_task(supervise("sync-command event consumer", consume, stop)))
         app.state.container = c
         yield
         stop.set()
@@ -196,29 +195,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     return app
 
 
-async def _supervise(factory) -> None:
-    """Keep a background consumer alive across broker outages (restart with backoff)."""
-    delay = 0.5
-    while True:
-        try:
-            await factory()
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("event consumer stopped (%s); restarting in %.1fs", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 15)
-
-
 def main() -> None:
-    import uvicorn
-
-    from smartsync_core.logs import configure
-
-    settings = Settings()
-    configure(settings.log_level, "sync-command")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    serve_api(create_app, Settings(), "sync-command")
 
 
 if __name__ == "__main__":
