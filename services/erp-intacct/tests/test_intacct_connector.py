@@ -34,6 +34,7 @@ async def test_given_changes_when_partial_sync_then_only_changed_rows_including_
     got = h.records()
     assert set(got) == {("vendor", added["RECORDNO"]), ("gl_account", str(first_gl))}
     assert got[("gl_account", str(first_gl))]["name"] == "Renamed"
+    assert "marked deleted by the next full sync" in h.log_text()
 
 
 async def test_given_a_crash_mid_sync_when_rerun_then_it_resumes_without_losing_or_doubling():

@@ -127,3 +127,21 @@ async def test_given_a_crash_mid_sync_when_rerun_then_nothing_lost_or_doubled():
     await h.runner.run(h.request())
     [done] = h.completed()
     assert done["status"] == "SUCCEEDED" and {o["records"] for o in done["objects"]} == {12}
+
+
+async def test_given_more_changes_than_cdc_can_list_when_partial_sync_then_the_object_fails_asking_for_a_full_sync():
+    from erp_qbo.adapters import source
+
+    h = Harness()
+    now = datetime.now(timezone.utc)
+    for rid in list(h.realm.rows["Customer"])[:3]:
+        h.realm.modify("Customer", rid, {"DisplayName": "Changed"}, now)
+    original, source.CDC_MAX_OBJECTS = source.CDC_MAX_OBJECTS, 3  # the sandbox caps at 1000 like QBO; so do we
+    try:
+        await h.runner.run(h.request(mode="PARTIAL", sync_from=(now - timedelta(days=1)).date()))
+    finally:
+        source.CDC_MAX_OBJECTS = original
+    objects = {o["object_type"]: o for o in h.completed()[0]["objects"]}
+    assert objects["customer"]["status"] == "FAILED" and "run a full sync" in objects["customer"]["error"]
+    assert len(h.records("customer")) == 3  # the changes still landed
+    assert objects["vendor"]["status"] == "SUCCEEDED"

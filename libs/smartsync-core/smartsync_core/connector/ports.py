@@ -46,6 +46,9 @@ class Stream(abc.ABC):
 
 
 class Source(abc.ABC):
+    # Said in the log of every partial sync, e.g. that deletions only show after a full sync.
+    partial_sync_note: str | None = None
+
     @abc.abstractmethod
     async def check(self) -> None:
         """Authenticate; raise AuthenticationFailed with a user-facing reason."""

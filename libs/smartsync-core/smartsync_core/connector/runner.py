@@ -115,6 +115,9 @@ class SyncRunner:
 
             source = self.sources.create(connection, save)
             await source.check()
+            if since is not None and source.partial_sync_note:
+                await self._log(request, "INFO", source.partial_sync_note,
+                                event_id=stable_event_id(sync_id, "log", "partial-note"))
             streams = {s.object_type: s for s in source.streams(request)}
             for object_type, st in state.streams.items():
                 if st.status in (DONE, FAILED, SKIPPED):

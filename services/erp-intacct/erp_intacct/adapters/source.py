@@ -95,6 +95,9 @@ class DimensionStream(Stream):
 
 
 class IntacctSource(Source):
+    partial_sync_note = ("Sage Intacct does not list deleted records to a partial sync: records deleted in Intacct "
+                         "are marked deleted by the next full sync.")
+
     def __init__(self, conn: IntacctConnection, http: httpx.AsyncClient, pagesize: int, retry: RetryPolicy):
         self.http = http
         self.client = IntacctClient(conn, http, retry)

@@ -17,6 +17,7 @@ from ..domain.objects import ENTITIES, MissingField, QboEntity
 from .client import QboClient, QboConnection
 
 CDC_WINDOW = timedelta(days=30)
+CDC_MAX_OBJECTS = 1000
 CDC_DONE = "cdc-done"
 
 
@@ -66,13 +67,20 @@ class QboStream(Stream):
         if since is not None and since > datetime.now(timezone.utc) - CDC_WINDOW:
             body = await self.client.get("cdc", {"entities": self.entity.entity, "changedSince": qbo_timestamp(since)},
                                          f"changes to {self.entity.entity}")
-            deleted = []
+            deleted, seen = [], 0
             for block in body.get("CDCResponse") or []:
                 for qr in block.get("QueryResponse") or []:
                     for row in qr.get(self.entity.entity, []) or []:
+                        seen += 1
                         if str(row.get("status", "")).lower() == "deleted":
                             deleted.append(self.entity.deleted(row))
             yield Page(deleted, CDC_DONE)
+            if seen >= CDC_MAX_OBJECTS:
+                # CDC answers at most 1000 objects and cannot page: deletions beyond them would be missed silently.
+                raise BadSourceData(
+                    f"QuickBooks Online reported {seen} or more changes to {self.entity.entity} since "
+                    f"{since.date().isoformat()}, more than change data capture can list, so some deletions may be "
+                    "missing. The changes were synced; run a full sync to find every deletion.")
 
 
 class QboSource(Source):
