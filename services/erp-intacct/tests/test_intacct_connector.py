@@ -154,3 +154,22 @@ async def test_given_a_row_without_its_key_when_synced_then_that_object_fails_wi
     await h.runner.run(h.request())
     objects = {o["object_type"]: o for o in h.completed()[0]["objects"]}
     assert objects["customer"]["status"] == "FAILED" and "without CUSTOMERID" in objects["customer"]["error"]
+
+
+async def test_given_a_session_endpoint_elsewhere_when_synced_then_the_connector_follows_it():
+    """Intacct's getAPISession names the endpoint to use for the session; a faithful client goes there."""
+    import httpx
+
+    h = Harness()
+    h.sandbox.cfg.public_url = "http://api-east.intacct.test/ia/xml/xmlgw.phtml"
+    hosts = []
+
+    class Recording(httpx.ASGITransport):
+        async def handle_async_request(self, request):
+            hosts.append(request.url.host)
+            return await super().handle_async_request(request)
+
+    h.runner.sources.transport = Recording(app=h.app)
+    await h.runner.run(h.request())
+    assert h.completed()[0]["status"] == "SUCCEEDED"
+    assert hosts[0] == "intacct.test" and set(hosts[1:]) == {"api-east.intacct.test"}
