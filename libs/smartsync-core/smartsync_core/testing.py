@@ -71,3 +71,51 @@ class StaticConnections(ConnectionProvider):
 
     async def update(self, tenant_id: str, legal_entity_id: str, changes: dict[str, Any]) -> None:
         self.by_entity[legal_entity_id] = {**self.by_entity[legal_entity_id], **changes}
+
+
+class SyncHarness:
+    """A SyncRunner over in-memory fakes of the ports, for a connector's tests against its in-process sandbox."""
+
+    def __init__(self, *, erp: str, erp_label: str, object_types: list[str], sources, connection: dict[str, Any],
+                 batch_size: int = 4):
+        from datetime import datetime, timezone
+
+        from .connector.runner import SyncRunner
+        from .metrics import Metrics
+
+        self.erp = erp
+        self._now = lambda: datetime.now(timezone.utc)
+        self.publisher = InMemoryPublisher()
+        self.state = InMemoryStateStore()
+        self.connections = StaticConnections({"le-1": connection})
+        self.runner = SyncRunner(erp=erp, erp_label=erp_label, object_types=object_types, sources=sources,
+                                 connections=self.connections, state=self.state, publisher=self.publisher,
+                                 topic="events", metrics=Metrics.create(), batch_size=batch_size)
+
+    def request(self, sync_id: str = "s-1", mode: str = "FULL", sync_from=None):
+        from .connector.model import SyncRequest
+        from .events import SyncRef
+
+        return SyncRequest(SyncRef("t-1", "le-1", sync_id, self.erp), "Acme", mode, sync_from, None, self._now())
+
+    def records(self, object_type: str | None = None):
+        return self.publisher.records(object_type)
+
+    def completed(self):
+        return self.publisher.completed()
+
+    def log_text(self) -> str:
+        return self.publisher.log_text()
+
+    async def crash_then_rerun(self, fail_after: int) -> dict[str, Any]:
+        """The broker goes away after `fail_after` publishes; then the redelivered request runs again."""
+        self.publisher.fail_after = fail_after
+        try:
+            await self.runner.run(self.request())
+        except ConnectionError:
+            pass
+        assert not self.completed(), "the sync finished before the crash"
+        self.publisher.fail_after = None
+        await self.runner.run(self.request())
+        [done] = self.completed()
+        return done

@@ -123,13 +123,5 @@ async def test_given_malformed_or_keyless_rows_when_synced_then_failed_with_a_cl
 
 
 async def test_given_a_crash_mid_sync_when_rerun_then_nothing_lost_or_doubled():
-    h = Harness()
-    h.publisher.fail_after = 8
-    try:
-        await h.runner.run(h.request())
-    except ConnectionError:
-        pass
-    h.publisher.fail_after = None
-    await h.runner.run(h.request())
-    [done] = h.completed()
+    done = await Harness().crash_then_rerun(fail_after=8)
     assert done["status"] == "SUCCEEDED" and {o["records"] for o in done["objects"]} == {12}
