@@ -137,3 +137,30 @@ async def test_given_more_changes_than_cdc_can_list_when_partial_sync_then_the_o
     assert objects["customer"]["status"] == "FAILED" and "run a full sync" in objects["customer"]["error"]
     assert len(h.records("customer")) == 3  # the changes still landed
     assert objects["vendor"]["status"] == "SUCCEEDED"
+
+
+async def test_given_rows_deleted_behind_the_reader_during_a_full_sync_then_no_remaining_row_is_skipped():
+    h = Harness(records_per_entity=30, page_size=8)
+    original = h.factory.create
+
+    def create(connection, save):
+        source = original(connection, save)
+        get = source.client.get
+
+        async def deleting(path, params, label):
+            answer = await get(path, params, label)
+            query = params.get("query", "")
+            if "FROM PurchaseOrder" in query and "STARTPOSITION 1 " in query:
+                for rid in list(h.realm.rows["PurchaseOrder"])[:2]:  # two rows already read vanish
+                    h.realm.delete("PurchaseOrder", rid, datetime.now(timezone.utc))
+            return answer
+
+        source.client.get = deleting
+        return source
+
+    h.factory.create = create
+    await h.runner.run(h.request())
+    got = {rid for _, rid in h.records("purchase_order")}
+    assert set(h.realm.rows["PurchaseOrder"]) <= got  # every row still there was read
+    objects = {o["object_type"]: o for o in h.completed()[0]["objects"]}
+    assert objects["purchase_order"]["records"] == len(got) == 30  # and none twice

@@ -18,6 +18,7 @@ from .client import QboClient, QboConnection
 
 CDC_WINDOW = timedelta(days=30)
 CDC_MAX_OBJECTS = 1000
+PAGE_OVERLAP = 20  # rows each page re-reads, so up to this many deletions mid-sync cannot shift a row past us
 CDC_DONE = "cdc-done"
 
 
@@ -44,9 +45,13 @@ class QboStream(Stream):
         self.page_size = page_size
 
     async def read(self, since: datetime | None, resume_from: str | None) -> AsyncIterator[Page]:
+        """Pages in Id order. STARTPOSITION is an offset, and a row deleted before it during the sync would shift
+        the rest by one; each page therefore starts a few rows early and drops the Ids already read."""
         if resume_from == CDC_DONE:
             return
-        position = int(resume_from) if resume_from else 1
+        position, _, last = (resume_from or "1:0").partition(":")
+        position, last_id = int(position), int(last or 0)
+        overlap = min(PAGE_OVERLAP, self.page_size // 4)
         label = f"{self.entity.entity} records"
         while True:
             body = await self.client.get("query", {"query": build_query(self.entity, since, position, self.page_size)},
@@ -56,12 +61,13 @@ class QboStream(Stream):
                 raise BadSourceData(f"QuickBooks Online answered a {self.entity.entity} query without QueryResponse.")
             rows = response.get(self.entity.entity, [])
             try:
-                records = [self.entity.to_record(r) for r in rows]
+                records = [r for r in (self.entity.to_record(row) for row in rows) if int(r.external_id) > last_id]
             except (MissingField, ValueError, TypeError) as exc:
                 raise BadSourceData(f"QuickBooks Online sent an unreadable {self.entity.entity} record: {exc}.") from None
-            position += len(rows)
+            last_id = max([last_id, *(int(r.external_id) for r in records)])
             done = len(rows) < self.page_size
-            yield Page(records, str(position) if not done or since is not None else CDC_DONE)
+            position += len(rows) - (overlap if not done else 0)
+            yield Page(records, f"{position}:{last_id}" if not done or since is not None else CDC_DONE)
             if done:
                 break
         if since is not None and since > datetime.now(timezone.utc) - CDC_WINDOW:
