@@ -17,7 +17,6 @@ from ..config import Settings
 from ..domain.views import SYNC_ROLES
 
 
-
 def tenant(x_tenant_id: str | None = Header(None), x_user_role: str | None = Header(None)) -> str:
     """The gateway forwards the caller's tenant and role; only the SmartSync roles may read sync data."""
     if not x_tenant_id or not x_user_role:

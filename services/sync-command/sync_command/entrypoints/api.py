@@ -28,7 +28,6 @@ from .schemas import (
 )
 
 
-
 class Unauthenticated(DomainError):
     pass
 
