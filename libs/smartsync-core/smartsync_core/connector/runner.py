@@ -23,16 +23,7 @@ from ..events import (
 from ..messaging import EventPublisher
 from ..metrics import Metrics
 from .model import DONE, FAILED, RUNNING, SKIPPED, SyncRequest, SyncState
-from .ports import (
-    AuthenticationFailed,
-    BadSourceData,
-    ConnectionProvider,
-    ObjectNotPermitted,
-    SourceError,
-    SourceFactory,
-    SourceUnavailable,
-    StateStore,
-)
+from .ports import BadSourceData, ConnectionProvider, ObjectNotPermitted, SourceError, SourceFactory, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +119,7 @@ class SyncRunner:
                     await self.state.save(state)
                     continue
                 await self._read_stream(request, state, stream, since)
-        except AuthenticationFailed as exc:
-            await self._fail(request, state, exc.message)
-        except SourceUnavailable as exc:
-            await self._fail(request, state, exc.message)
-        except SourceError as exc:
+        except SourceError as exc:  # refused credentials, an ERP that stayed down, an unusable answer
             await self._fail(request, state, exc.message)
         except LookupError as exc:
             await self._fail(request, state, f"No {self.erp_label} connection is set up for this legal entity ({exc}).")
