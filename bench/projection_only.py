@@ -8,6 +8,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
 from smartsync_devtools.postgres import EmbeddedPostgres
 from smartsync_core.db import create_tables, make_engine
 from smartsync_core.events import SyncRef, stable_event_id

@@ -134,7 +134,8 @@ class Stack:
                     python_env(), self.cfg.workdir / "logs" / f"{erp}-sandbox.log", port=self.sandbox_ports[erp],
                 ).start()
         self.procs["sync-command"] = self._proc("sync-command", "sync_command.entrypoints.api", self.sync_command_port,
-                                                PORT=str(self.sync_command_port)).start()
+                                                PORT=str(self.sync_command_port),
+                                                SYNCABLE_ERPS=",".join(self.cfg.connectors)).start()
         self.procs["status-projection"] = self._proc("status-projection", "status_projection.entrypoints.api",
                                                      self.status_port, PORT=str(self.status_port)).start()
         for erp in self.cfg.connectors:

@@ -17,6 +17,11 @@ class Settings(CommonSettings):
     outbox_poll_seconds: float = 0.2
     # Follow SyncStarted/SyncCompleted from Kafka to free entities; off only in tests without a broker.
     follow_events: bool = True
+    # ERPs whose connectors run in this deployment; a sync for any other ERP would never complete, so it is refused.
+    syncable_erps: str = "intacct,qbo,netsuite"
+
+    def syncable(self) -> set[str]:
+        return {e.strip() for e in self.syncable_erps.split(",") if e.strip()}
 
     def db_url(self) -> str:
         return self.database_url or self.default_sqlite_url("sync_command")

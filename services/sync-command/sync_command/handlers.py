@@ -49,7 +49,8 @@ def request_fingerprint(entity_id: str, cmd: RequestSync) -> str:
 
 
 async def request_sync(store: SqlCommandStore, codec: EventCodec, topic: str, who: Identity, cmd: RequestSync,
-                       idempotency_key: str | None, now: datetime, today: date) -> tuple[str, bool]:
+                       idempotency_key: str | None, now: datetime, today: date,
+                       syncable: set[str] | frozenset[str] = frozenset(ERPS)) -> tuple[str, bool]:
     """Accept a sync request: store it and its SyncRequested event in one transaction. Returns (sync id, created)."""
     who.require(SYNC_ROLES)
     fingerprint = request_fingerprint(cmd.legal_entity_id, cmd)
@@ -63,7 +64,7 @@ async def request_sync(store: SqlCommandStore, codec: EventCodec, topic: str, wh
         entity = await tx.get_entity(who.tenant_id, cmd.legal_entity_id)
         if entity is None:
             raise NotFound(f"legal entity {cmd.legal_entity_id} not found")
-        valid = validate_sync_request(entity, cmd, today)
+        valid = validate_sync_request(entity, cmd, today, syncable)
         running = await tx.active_sync(entity.id)
         if running:
             raise SyncAlreadyRunning(running)

@@ -17,7 +17,8 @@ INTACCT = {"company_id": "acme", "user_id": "beanworks", "user_password": "pw-us
 @pytest.fixture
 async def app_env(tmp_path):
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/sc.db", var_dir=tmp_path, follow_events=False,
-                        internal_api_token="svc-token", outbox_poll_seconds=0.05)
+                        internal_api_token="svc-token", outbox_poll_seconds=0.05,
+                        syncable_erps="intacct,qbo,netsuite,sage100")  # as if the SyncTool bridge ran
     publisher = InMemoryPublisher()
     container = bootstrap(settings, publisher=publisher)
     app = create_app(container=container)

@@ -190,3 +190,10 @@ async def test_given_a_password_change_when_patched_then_merged_and_still_hidden
                                 headers={"Authorization": "Bearer svc-token"})
     assert internal.json()["settings"]["user_password"] == "rotated-789"
     assert internal.json()["settings"]["sender_password"] == "pw-sender-456"
+
+
+async def test_given_an_erp_whose_connector_is_not_deployed_when_sync_requested_then_422_not_a_sync_that_never_ends(
+        client):
+    entity_id = await register(client, erp="sage300", connection={"synctool_name": "ACME-SRV02"})
+    r = await client.post(f"/v1/legal-entities/{entity_id}/syncs", json={"mode": "full"}, headers=ADMIN)
+    assert r.status_code == 422 and "SyncTool bridge" in r.json()["error"]["message"]

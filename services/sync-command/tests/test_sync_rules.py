@@ -48,3 +48,8 @@ def test_given_a_previous_success_when_partial_without_sync_from_then_it_starts_
     last = datetime(2026, 11, 20, 23, 59, tzinfo=timezone.utc)
     out = validate_sync_request(entity(last_success=last), RequestSync("le-1", "partial", None, None), TODAY)
     assert out.sync_from == date(2026, 11, 20)
+
+
+def test_given_an_erp_without_a_running_connector_when_validated_then_refused_saying_why():
+    with pytest.raises(InvalidRequest, match="SyncTool bridge is not running"):
+        validate_sync_request(entity("sage100"), RequestSync("le-1", "full", None, None), TODAY, {"intacct"})

@@ -93,7 +93,8 @@ class RequestSync:
     trigger: str = "user"
 
 
-def validate_sync_request(entity: LegalEntity, cmd: RequestSync, today: date) -> RequestSync:
+def validate_sync_request(entity: LegalEntity, cmd: RequestSync, today: date,
+                          syncable: set[str] | frozenset[str] = frozenset(ERPS)) -> RequestSync:
     """Check a request against the entity; return it with defaults filled in (a partial sync's Sync From)."""
     mode = cmd.mode.lower() if isinstance(cmd.mode, str) else cmd.mode
     if mode not in MODES:
@@ -107,6 +108,10 @@ def validate_sync_request(entity: LegalEntity, cmd: RequestSync, today: date) ->
             )
         if cmd.po_receiving_from > today:
             raise InvalidRequest(f"po_receiving_from {cmd.po_receiving_from.isoformat()} is in the future")
+    if entity.erp not in syncable:
+        how = "the on-premise SyncTool bridge" if entity.erp in ON_PREMISE_ERPS else "its connector"
+        raise InvalidRequest(f"{ERPS[entity.erp]} entities cannot be synced here yet: {how} is not running in this "
+                             "deployment, so the sync would never complete")
     sync_from = cmd.sync_from
     if mode == "partial" and sync_from is None:
         if entity.last_success_at is None:

@@ -158,7 +158,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                            idempotency_key: str | None = Header(None, max_length=200)):
         cmd = RequestSync(entity_id, body.mode, body.sync_from, body.po_receiving_from)
         sync_id, created = await handlers.request_sync(
-            c.store, c.codec, c.settings.requests_topic, who, cmd, idempotency_key, now(), now().date()
+            c.store, c.codec, c.settings.requests_topic, who, cmd, idempotency_key, now(), now().date(),
+            c.settings.syncable(),
         )
         if created:
             c.relay.wakeup.set()
