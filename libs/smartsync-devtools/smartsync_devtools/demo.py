@@ -91,7 +91,8 @@ def main() -> None:
     if "SMARTSYNC_WORKDIR" not in os.environ and workdir.exists():
         shutil.rmtree(workdir)  # a fresh demo every time: the embedded broker is memory-only anyway
     cfg = StackConfig.from_env(workdir)
-    cfg.sync_command_port = cfg.status_port = cfg.sandbox_port = None  # free ports: never clash with a running stack
+    cfg.sync_command_port = cfg.status_port = None  # free ports: never clash with a running stack
+    cfg.sandbox_ports = {}
     stack = Stack(cfg)
     print("Starting SmartSync (broker: %s, databases: %s)…" % (
         cfg.kafka_bootstrap_servers or "embedded Tansu", "from DATABASE_URL" if cfg.database_urls else "SQLite"))

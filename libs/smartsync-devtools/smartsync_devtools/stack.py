@@ -26,7 +26,7 @@ from .tansu import TansuBroker
 SERVICES = ("sync_command", "status_projection", *(f"erp_{erp}" for erp in CONNECTORS))
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a misspelt setting raises instead of being silently ignored
 class StackConfig:
     workdir: Path
     kafka_bootstrap_servers: str | None = None
